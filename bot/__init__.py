@@ -1,0 +1,3 @@
+"""Closeness: a Discord community bot for daily connection prompts, starters and paired check-ins."""
+
+__version__ = "0.1.0"
