@@ -1,3 +1,3 @@
-"""Closeness: a Discord community bot for daily connection prompts, starters and paired check-ins."""
+"""Closeness: a Discord bot for daily connection prompts, starters and paired check-ins."""
 
 __version__ = "0.1.0"

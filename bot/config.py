@@ -53,7 +53,7 @@ class Settings:
     log_format: str = "text"
     database: Path = Path("data/closeness.sqlite3")
     grace_hours: float = 6.0
-    pacing_per_second: float = 45.0
+    pacing_per_second: float = 48.0
     api_base_url: str | None = None
     gateway_url: str | None = None
     source: Path | None = None
@@ -136,7 +136,7 @@ _SCHEMA: Mapping[str, Mapping[str, _Key]] = {
     "scheduling": {
         "grace_hours": _Key("grace_hours", _number(0, 24), "a number of hours from 0 to 24"),
         "pacing_per_second": _Key(
-            "pacing_per_second", _number(1, 50), "requests per second from 1 to 50"
+            "pacing_per_second", _number(1, 49), "requests per second from 1 to 49"
         ),
     },
     "discord": {

@@ -29,6 +29,15 @@ def new_reference() -> str:
     return secrets.token_hex(4)
 
 
+# Where Discord's app shows a permission under another name than the API's.
+_PERMISSION_NAMES = {"manage_guild": "Manage Server", "administrator": "Administrator"}
+
+
+def permission_name(permission: str) -> str:
+    """A permission as members see it in Discord (``manage_guild`` -> "Manage Server")."""
+    return _PERMISSION_NAMES.get(permission, permission.replace("_", " ").title())
+
+
 def describe_expected(error: app_commands.AppCommandError) -> str | None:
     """The message for an expected failure, or None when the error is a bug."""
     if isinstance(error, UserFacingError):
@@ -39,10 +48,10 @@ def describe_expected(error: app_commands.AppCommandError) -> str | None:
             return str(cause)
         return f"I couldn't understand {error.value!r} there. Please check the value and try again."
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = ", ".join(permission_name(p) for p in error.missing_permissions)
         return f"You need the {needed} permission to use this command."
     if isinstance(error, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = ", ".join(permission_name(p) for p in error.missing_permissions)
         return f"I need the {needed} permission here to do that. Ask a server admin to grant it."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works in a server, not in direct messages."
