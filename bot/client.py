@@ -30,6 +30,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.resources",
     "cogs.settings",
     "cogs.privacy",
+    "cogs.prompts",
+    "cogs.starters",
+    "cogs.deck",
 )
 
 

@@ -11,6 +11,7 @@ from bot.store.decks import DeckQueries
 from bot.store.guilds import GuildQueries
 from bot.store.resources import ResourceQueries
 from bot.store.schedules import ScheduleQueries
+from bot.store.suggestions import SuggestionQueries
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -22,5 +23,7 @@ __all__ = [
 ]
 
 
-class Store(ScheduleQueries, DeckQueries, ResourceQueries, GuildQueries, StoreBase):
+class Store(
+    ScheduleQueries, DeckQueries, SuggestionQueries, ResourceQueries, GuildQueries, StoreBase
+):
     """The bot's database."""
