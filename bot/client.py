@@ -100,6 +100,8 @@ class CommunityBot(commands.Bot):
         self.tickers: list[Ticker] = [self.engine]
         self._store: Store | None = None
         self._engine_started = False
+        # Set once every engine has finished its start-up sweep (tests and health checks wait).
+        self.services_ready = asyncio.Event()
 
     async def setup_hook(self) -> None:
         await self.prepare()
@@ -148,7 +150,11 @@ class CommunityBot(commands.Bot):
         if self.start_services and not self._engine_started:
             self._engine_started = True
             for ticker in list(self.tickers):
-                await ticker.start()
+                try:
+                    await ticker.start()
+                except Exception:
+                    log.exception("%s failed to start", type(ticker).__name__)
+            self.services_ready.set()
 
     async def tick(self) -> None:
         """One trigger: every engine claims and starts what is due now."""

@@ -1,10 +1,11 @@
 """One pacing queue for every scheduled request, so a busy minute stays under Discord's limits.
 
-Discord allows a bot 50 requests per second globally. A token bucket refilled at ``rate`` per
-second with room for ``burst`` tokens lets through at most ``burst + rate`` requests in any one
-second, so the default (48/s, burst 1) keeps the whole fan-out at 49 or fewer and leaves room for
-the bot's other traffic, instead of firing everything at once and eating 429s. Waiters are served
-in arrival order.
+Discord allows a bot 50 requests per second globally. The pacer spaces requests ``1/rate`` apart
+on an absolute timetable (the "theoretical arrival time" of the generic cell rate algorithm): a
+late wake-up shortens the next wait instead of being lost, so the long-run rate is exactly
+``rate``, and no second ever holds more than ``rate + 1`` requests. The default (48/s) keeps the
+whole fan-out at 49 or fewer per second instead of firing everything at once and eating 429s.
+Waiters are served in arrival order.
 """
 
 from __future__ import annotations
@@ -14,35 +15,27 @@ from collections.abc import Callable
 
 
 class Pacer:
-    """An async token bucket: ``async with pacer:`` before each request."""
+    """``async with pacer:`` before each request; at most ``rate`` per second on average."""
 
-    def __init__(
-        self, rate: float, *, burst: int = 1, monotonic: Callable[[], float] | None = None
-    ) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be positive and burst at least 1")
+    def __init__(self, rate: float, *, monotonic: Callable[[], float] | None = None) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
         self.rate = rate
-        self.burst = burst
+        self.interval = 1.0 / rate
         self._monotonic = monotonic or (lambda: asyncio.get_running_loop().time())
-        self._tokens = float(burst)
-        self._updated: float | None = None
+        self._next_at: float | None = None
         self._lock = asyncio.Lock()
         self.acquired = 0
 
-    def _refill(self) -> None:
-        now = self._monotonic()
-        if self._updated is not None:
-            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-        self._updated = now
-
     async def acquire(self) -> None:
-        """Wait for a token; the lock keeps waiters in arrival order."""
+        """Wait for this request's turn; the lock keeps waiters in arrival order."""
         async with self._lock:
-            self._refill()
-            while self._tokens < 1:
-                await asyncio.sleep((1 - self._tokens) / self.rate)
-                self._refill()
-            self._tokens -= 1
+            now = self._monotonic()
+            # An idle pacer does not bank credit: its timetable restarts at "now".
+            due = now if self._next_at is None or self._next_at < now else self._next_at
+            if due > now:
+                await asyncio.sleep(due - now)
+            self._next_at = due + self.interval
             self.acquired += 1
 
     async def __aenter__(self) -> Pacer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -113,13 +114,16 @@ async def resolve_item(bot: CommunityBot, guild_id: int, item_id: str) -> PostIt
     raise UnknownItem(item_id)
 
 
-def render_post(item: PostItem) -> discord.Embed:
+def render_post(item: PostItem, slot_time: datetime | None = None) -> discord.Embed:
     """The embed: the text large, the type and depth discreetly in the footer with the item id.
 
-    The footer ends with the item id so that, after a crash, the engine can recognise its own post.
+    A scheduled post carries its slot's time as the embed timestamp. With the item id at the end
+    of the footer, that lets the engine recognise its own post after a crash, whatever the clocks.
     """
     colour = STARTER_COLOUR if item.title.startswith("Conversation") else PROMPT_COLOUR
-    embed = discord.Embed(title=item.title, description=item.text, colour=colour)
+    embed = discord.Embed(
+        title=item.title, description=item.text, colour=colour, timestamp=slot_time
+    )
     for name, value in item.fields:
         embed.add_field(name=name, value=value, inline=name.startswith("Position"))
     embed.set_footer(text=f"{item.detail} · {item.item_id}")

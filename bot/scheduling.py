@@ -277,6 +277,11 @@ class DeliveryEngine:
                     reason,
                 )
                 await asyncio.sleep(self.retry_delay * (attempt + 1))
+                # Re-read the row: its attempt count makes the next try look for a post that a
+                # timed-out attempt may have made after all.
+                delivery = (
+                    await self.bot.store.get_delivery(schedule.id, delivery.local_date) or delivery
+                )
             await self.bot.store.mark_failed(
                 schedule.id,
                 delivery.local_date,
@@ -319,7 +324,7 @@ class DeliveryEngine:
         delivery: Delivery,
         item: PostItem,
     ) -> int:
-        embed = render_post(item)
+        embed = render_post(item, delivery.fire_at)
         content = f"<@&{schedule.ping_role_id}>" if schedule.ping_role_id else None
         # The content holds nothing but our one role mention, so allowing role pings in general
         # pings exactly that role (and keeps ids out of the payload, which the spec wants as
@@ -343,22 +348,21 @@ class DeliveryEngine:
     ) -> int | None:
         """After a crash between send and mark: the post may exist already. Find it, don't repeat.
 
-        Discord's nonce check only covers a few minutes, so for a row claimed before this process
-        started we look for our own post carrying the item's id, made since the claim.
+        Discord's nonce check only covers a few minutes, so for a row an earlier run claimed (or
+        an earlier attempt tried) we look through the channel's latest messages for our own post
+        of this item for this slot (footer ends with the item id; timestamp is the slot time).
         """
         if delivery.attempts == 0 and delivery.claimed_at >= self._started_at:
             return None
-        after = discord.Object(
-            discord.utils.time_snowflake(delivery.claimed_at - timedelta(minutes=1))
-        )
         async with self.pacer:
-            history = [m async for m in channel.history(limit=50, after=after)]
+            history = [m async for m in channel.history(limit=50)]
         me = self.bot.user.id if self.bot.user else None
         for message in history:
             if message.author.id != me:
                 continue
             for embed in message.embeds:
-                if embed.footer.text and embed.footer.text.endswith(item.item_id):
+                footer = embed.footer.text or ""
+                if footer.endswith(item.item_id) and embed.timestamp == delivery.fire_at:
                     return message.id
         return None
 

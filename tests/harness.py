@@ -16,6 +16,7 @@ WebSocket; what the bot did is what the emulator recorded.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,6 +81,7 @@ class Harness:
         """
         bot = CommunityBot(self.settings, clock=self.clock, realtime_trigger=False, **options)
         await self.emu.connect(bot, token=self.settings.token.reveal())
+        await asyncio.wait_for(bot.services_ready.wait(), timeout=30)
         if sync:
             await bot.tree.sync()
         self.bot = bot
