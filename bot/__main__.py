@@ -91,6 +91,18 @@ async def check(settings: Settings) -> int:
 
     offline = dataclasses.replace(settings, database=Path(":memory:"))
     problems = await run_checks(offline, out=sys.stdout)
+    if settings.database.exists():
+        # Read-only: the next day of posts from the configured database, if there is one yet.
+        from bot.preview import PreviewError, print_previews
+
+        print("\nnext scheduled posts (24 hours):")
+        try:
+            await print_previews(settings, 1, out=sys.stdout)
+        except PreviewError as exc:
+            problems.append(f"database: {exc}")
+            print(f"  database: {exc}")
+    else:
+        print(f"\nno database yet at {settings.database}: no scheduled posts to show")
     return 1 if problems else 0
 
 

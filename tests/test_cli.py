@@ -63,3 +63,31 @@ def test_check_needs_no_token_and_touches_no_database(tmp_path: Path) -> None:
     result = run_bot("check", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_check_prints_the_next_posts_from_an_existing_database(tmp_path: Path) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.store import Store
+    from bot.store.schedules import NewSchedule
+
+    db = tmp_path / "bot.sqlite3"
+
+    async def seed() -> None:
+        store = await Store.open(db)
+        new = NewSchedule(
+            guild_id=1, kind="daily-prompt", channel_id=2, local_time="09:00", timezone="UTC"
+        )
+        await store.create_schedule(new, datetime.now(UTC) + timedelta(hours=1))
+        await store.close()
+
+    asyncio.run(seed())
+    before = db.read_bytes()
+    config = tmp_path / "config.toml"
+    config.write_text("[storage]\ndatabase = 'bot.sqlite3'\n", encoding="utf-8")
+    result = run_bot("check", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "next scheduled posts" in result.stdout
+    assert "1 schedule(s)" in result.stdout
+    assert db.read_bytes() == before, "check never writes to the database"
