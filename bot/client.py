@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +18,10 @@ from bot.content import ContentLibrary, load_library
 from bot.scheduling import DeliveryEngine
 from bot.store import Store
 from bot.tree import CommunityTree
+
+if TYPE_CHECKING:
+    from bot.checkins import CheckinEngine
+    from bot.pairs_engine import PairingEngine
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,9 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.prompts",
     "cogs.starters",
     "cogs.deck",
+    "cogs.pairing",
+    "cogs.pairs",
+    "cogs.checkin",
 )
 
 
@@ -66,6 +73,8 @@ class CommunityBot(commands.Bot):
 
     store: Store
     content: ContentLibrary
+    pairing: PairingEngine  # set by the pairing cog's cog_load
+    checkins: CheckinEngine  # set by the check-in cog's cog_load
 
     def __init__(
         self,

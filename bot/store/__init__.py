@@ -7,8 +7,11 @@ applies the numbered migrations in ``migrations/``.
 from __future__ import annotations
 
 from bot.store.base import MIGRATIONS_DIR, Migration, MigrationError, StoreBase, discover_migrations
+from bot.store.checkins import CheckinQueries
 from bot.store.decks import DeckQueries
 from bot.store.guilds import GuildQueries
+from bot.store.pairs import PairQueries
+from bot.store.privacy import PrivacyQueries
 from bot.store.resources import ResourceQueries
 from bot.store.schedules import ScheduleQueries
 from bot.store.suggestions import SuggestionQueries
@@ -24,6 +27,14 @@ __all__ = [
 
 
 class Store(
-    ScheduleQueries, DeckQueries, SuggestionQueries, ResourceQueries, GuildQueries, StoreBase
+    ScheduleQueries,
+    DeckQueries,
+    SuggestionQueries,
+    ResourceQueries,
+    PairQueries,
+    CheckinQueries,
+    PrivacyQueries,
+    GuildQueries,
+    StoreBase,
 ):
     """The bot's database."""

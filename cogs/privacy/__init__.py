@@ -1,6 +1,6 @@
-"""`/privacy`: what the bot stores and, later, a member's own export and deletion.
+"""`/privacy`: what the bot stores (`policy`), a member's own data as a file (`export`), and
+deletion of all of it (`delete`, see `cogs.privacy.data`).
 
-`policy` lives here now; `export` and `delete` join the same group as further subcommands.
 Every reply is ephemeral: it is about the member's own data.
 """
 
@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.privacy.data import CancelDelete, ConfirmDelete, ask_to_delete, send_export
 from cogs.privacy.policy import policy_embed
 
 if TYPE_CHECKING:
@@ -28,9 +29,23 @@ class Privacy(commands.Cog):
     def __init__(self, bot: CommunityBot) -> None:
         self.bot = bot
 
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(ConfirmDelete, CancelDelete)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(ConfirmDelete, CancelDelete)
+
     @privacy.command(name="policy", description="What I store, what I never store, who sees what")
     async def policy(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message(embed=policy_embed(), ephemeral=True)
+
+    @privacy.command(name="export", description="Get a copy of everything I store about you")
+    async def export(self, interaction: discord.Interaction[Any]) -> None:
+        await send_export(interaction)
+
+    @privacy.command(name="delete", description="Delete everything I store about you")
+    async def delete(self, interaction: discord.Interaction[Any]) -> None:
+        await ask_to_delete(interaction)
 
 
 async def setup(bot: CommunityBot) -> None:
