@@ -64,4 +64,4 @@ async def test_moderator_commands_default_to_manage_server(
 async def test_public_interface_names_are_present(payloads: list[dict[str, Any]]) -> None:
     names = {c["name"] for c in payloads}
     assert {"about", "intimacy", "resources", "privacy", "schedule", "deck", "settings"} <= names
-    assert {"prompt", "starter"} <= names
+    assert {"prompt", "starter", "pairs", "checkin", "pairing"} <= names
