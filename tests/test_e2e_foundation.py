@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 import discord
+import pytest
 
 from bot import __version__
 from bot.texts import NOT_THERAPY
@@ -57,3 +59,24 @@ async def test_a_stranger_cannot_sync(harness: Harness) -> None:
     await asyncio.sleep(0)
     puts = [r for r in harness.emu.requests if r.method == "PUT" and "/commands" in r.path]
     assert len(puts) == 1  # the harness's own sync at start; the stranger's did nothing
+
+
+async def test_an_unexpected_error_gets_a_private_reference_matching_the_log(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    harness.live.store.last_sent_in_guild = broken  # type: ignore[method-assign,assignment]
+    with caplog.at_level(logging.ERROR, logger="bot.tree"):
+        reply = await harness.slash("prompt today", user=harness.member)
+    assert reply.ephemeral
+    match = re.fullmatch(
+        r"Something went wrong on my side\. It has been logged as reference `([0-9a-f]{8})`\.",
+        reply.content,
+    )
+    assert match, reply.content
+    (record,) = [r for r in caplog.records if match.group(1) in r.getMessage()]
+    assert "/prompt today" in record.getMessage()
+    assert record.exc_info is not None and "database on fire" in str(record.exc_info[1])
+    assert "database on fire" not in reply.content, "internals never reach the user"

@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.emulator.server import Emulator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,13 +66,16 @@ async def test_sync_to_one_server(emulator: Emulator, tmp_path: Path) -> None:
     assert emulator.global_commands == []
 
 
-async def test_sigterm_shuts_down_cleanly_with_exit_0(emulator: Emulator, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_signal_shuts_down_cleanly_with_exit_0(
+    emulator: Emulator, tmp_path: Path, stop: signal.Signals
+) -> None:
     emulator.create_guild("Home")
     process = await start_bot(tmp_path, emulator, "run")
     try:
         await emulator.wait_for_gateway(direction="in", op=2, timeout=60)
         await emulator.wait_for_gateway(direction="out", event="READY", timeout=30)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     finally:
         if process.returncode is None:
